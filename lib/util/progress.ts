@@ -64,7 +64,8 @@ export class ProgressBar {
   render(done: number, fields: Record<string, string> = {}): string {
     const o = this.#options;
     const elapsed = (o.now() - this.#start) / 1000;
-    const rate = elapsed > 0 ? done / elapsed : 0;
+    // Under half a second the rate is noise (one step / ~0 s); show it as unknown.
+    const rate = elapsed >= 0.5 ? done / elapsed : NaN;
     const parts: string[] = [];
     if (o.label) parts.push(o.label);
     if (o.total > 0) {
@@ -75,12 +76,14 @@ export class ProgressBar {
     } else {
       parts.push(o.formatAmount(done));
     }
-    parts.push(`${o.formatAmount(rate)}${o.rateUnit}`);
+    parts.push(
+      `${Number.isNaN(rate) ? "?" : o.formatAmount(rate)}${o.rateUnit}`,
+    );
     for (const [key, value] of Object.entries(fields)) {
       parts.push(`${key} ${value}`);
     }
     if (o.total > 0) {
-      const eta = rate > 0 ? (o.total - done) / rate : NaN;
+      const eta = rate > 0 ? Math.max(0, o.total - done) / rate : NaN;
       parts.push(`ETA ${formatDuration(eta)}`);
     }
     parts.push(`elapsed ${formatDuration(elapsed)}`);
