@@ -258,7 +258,28 @@ export async function evaluate(
   return { loss: lossSum / seen, accuracy: correctSum / seen };
 }
 
-function trainStep(
+/**
+ * One optimisation step on a batch: forward in training mode, softmax cross-entropy, gradients of
+ * `variables`, and the optimiser's update. Returns the batch's mean loss and its count of correct
+ * predictions as scalars the caller disposes; every other tensor is freed.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import "@tensorflow/tfjs-backend-cpu";
+ * import { buildVgg } from "../model/vgg_build.ts";
+ * import { resolveVggConfig } from "../model/vgg_config.ts";
+ * import { trainStep } from "./train.ts";
+ * await tf.setBackend("cpu");
+ * const model = buildVgg(resolveVggConfig({ inputSize: 32, widthMultiplier: 0.125, denseWidth: 16 }));
+ * const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+ * const [loss, correct] = trainStep(model, tf.train.sgd(0.01), variables,
+ *   tf.randomNormal([4, 32, 32, 3]), tf.tensor1d([0, 1, 2, 3], "int32"));
+ * console.log(loss.dataSync()[0]); // about 2.30
+ * tf.dispose([loss, correct]);
+ * ```
+ */
+export function trainStep(
   model: tfl.LayersModel,
   optimizer: tf.Optimizer,
   variables: tf.Variable[],
