@@ -28,7 +28,7 @@ import { buildVgg } from "../lib/model/vgg_build.ts";
 import { resolveVggConfig, type VggConfig } from "../lib/model/vgg_config.ts";
 import { trainingFlops } from "../lib/model/vgg_cost.ts";
 import { gitCommit } from "../lib/record/provenance.ts";
-import { runtimeName } from "../lib/record/run_writer.ts";
+import { runtimeName } from "../lib/util/runtime.ts";
 import { trainStep } from "../lib/train/train.ts";
 import { writeFileAtomic } from "../lib/util/atomic.ts";
 import { runCli } from "../lib/util/cli.ts";

@@ -23,6 +23,7 @@ import { ConfigError, SuiteError } from "../util/errors.ts";
 import { detectTensorflow, type ModuleImporter } from "./tensorflow.ts";
 import { initWasm } from "./wasm.ts";
 import { type GpuLike, initWebGpu, probeWebGpu } from "./webgpu.ts";
+import { runtimeName } from "../util/runtime.ts";
 
 /** A tfjs backend the suite can train on. */
 export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
@@ -257,11 +258,6 @@ async function startCpu(): Promise<Started> {
 }
 
 /** "deno 2.9.6" or "node v20.20.2". */
-function runtimeName(): string {
-  const deno = process.versions.deno;
-  return deno !== undefined ? `deno ${deno}` : `node ${process.version}`;
-}
-
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split("\n")[0];
