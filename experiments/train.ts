@@ -16,6 +16,14 @@ import {
   selectBackend,
 } from "../lib/backend/select.ts";
 import { WasmOutOfMemoryError } from "../lib/backend/wasm.ts";
+import {
+  MEMORY_BUDGET_PRESETS,
+  parseMemoryBudget,
+} from "../lib/memory/budget.ts";
+import {
+  MemoryBudgetError,
+  MemoryBudgetGuard,
+} from "../lib/memory/budget_check.ts";
 import { loadCifar10 } from "../lib/data/cifar10.ts";
 import { datasetFingerprint } from "../lib/data/fingerprint.ts";
 import { ensureCifar10 } from "../lib/data/locate.ts";
@@ -29,6 +37,8 @@ import { runCli } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/errors.ts";
 import { formatDuration } from "../lib/util/format.ts";
 import { ProgressBar } from "../lib/util/progress.ts";
+
+const BUDGET_PRESETS = Object.keys(MEMORY_BUDGET_PRESETS).join(", ");
 
 const HELP = `Train one VGG on CIFAR-10 and record the run.
 
@@ -52,6 +62,9 @@ Training
   --train-subset N      training images, stratified, multiple of 10; 0 = all 50,000 (default 0)
   --test-subset N       test images evaluated each epoch; 0 = all 10,000 (default 0)
   --seed N              seeds weights, subset, order and dropout (default 0)
+Memory
+  --memory-budget SIZE  replay a smaller device: a run whose predicted or measured peak exceeds
+                        SIZE ends as oom; e.g. 4GiB, 512MiB, 6e9, or ${BUDGET_PRESETS}
 Where
   --backend NAME        auto | ${BACKEND_NAMES.join(" | ")} (default auto)
   --data DIR            CIFAR-10 binary folder (default: $CIFAR10_DIR, then data/cifar-10-batches-bin)
@@ -78,6 +91,7 @@ const OPTIONS = {
   "train-subset": { type: "string" },
   "test-subset": { type: "string" },
   seed: { type: "string" },
+  "memory-budget": { type: "string" },
   backend: { type: "string", default: "auto" },
   data: { type: "string" },
   out: { type: "string" },
@@ -133,6 +147,9 @@ await runCli(async () => {
     },
   });
   const backendName = parseBackendName(flags.backend);
+  const budgetBytes = flags["memory-budget"] === undefined
+    ? undefined
+    : parseMemoryBudget(flags["memory-budget"]);
   const outDir = path.resolve(flags.out ?? defaultOutDir());
 
   const located = await ensureCifar10({ data: flags.data });
@@ -156,10 +173,14 @@ await runCli(async () => {
 
   let bar: ProgressBar | undefined;
   let running = { loss: 0, correct: 0, images: 0 };
+  let guard: MemoryBudgetGuard | undefined;
   try {
+    // Before the model is built: the prediction may end the run, and measuring starts here.
+    guard = MemoryBudgetGuard.start(config, budgetBytes);
     const result = await train(config, { ...data, normalization }, {
       onStep: async (m) => {
         await writer.hooks.onStep?.(m);
+        guard?.check();
         if (m.epochStep === 1) {
           bar = new ProgressBar({
             label: `epoch ${m.epoch}/${config.epochs}`,
@@ -198,8 +219,10 @@ await runCli(async () => {
         );
       },
     });
+    guard.stop();
     const summary = await writer.finish(result, {
       saveTrainedModel: !flags["no-save"],
+      memory: guard.record(),
     });
     result.model.dispose();
     console.error(
@@ -209,11 +232,19 @@ await runCli(async () => {
     );
     console.log(path.join(outDir, "summary.json"));
   } catch (error) {
-    if (error instanceof WasmOutOfMemoryError) {
-      await writer.fail("oom", error.message);
+    guard?.stop();
+    if (error instanceof MemoryBudgetError) {
+      await writer.fail("oom", error.message, { memory: error.memory });
       throw error;
     }
-    await writer.fail("error", (error as Error).message ?? String(error));
+    const memory = guard?.record();
+    if (error instanceof WasmOutOfMemoryError) {
+      await writer.fail("oom", error.message, { memory });
+      throw error;
+    }
+    await writer.fail("error", (error as Error).message ?? String(error), {
+      memory,
+    });
     throw error;
   }
 });

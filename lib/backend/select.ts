@@ -16,7 +16,6 @@
  * ```
  * @module
  */
-import process from "node:process";
 import * as tf from "@tensorflow/tfjs-core";
 import { version_cpu } from "@tensorflow/tfjs-backend-cpu";
 import { ConfigError, SuiteError } from "../util/errors.ts";

@@ -16,7 +16,6 @@
  */
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
-import process from "node:process";
 import type {
   EpochMetrics,
   StepMetrics,
@@ -30,6 +29,7 @@ import { MetricsLog } from "./metrics_log.ts";
 import { saveModel } from "./model_store.ts";
 import { gitCommit } from "./provenance.ts";
 import { TensorBoardWriter } from "./tensorboard.ts";
+import { runtimeName } from "../util/runtime.ts";
 
 /** What is recorded about a run besides its metrics. */
 export interface RunContext {
@@ -39,6 +39,18 @@ export interface RunContext {
   backend?: unknown;
   /** The dataset: where it was and its checksum. */
   dataset?: unknown;
+  /** The ablation grid and config hash the run belongs to, copied into summary.json. */
+  identity?: { grid: string; hash: string };
+}
+
+/** Memory a run needed: the analytic prediction and what was measured. */
+export interface RunMemory {
+  /** What the memory model predicts training this config needs at its peak. */
+  predictedPeakBytes: number;
+  /** Largest memory actually held while training (tensor bytes, or the wasm heap). */
+  measuredPeakBytes?: number;
+  /** The simulated device limit the run was held to, if any. */
+  budgetBytes?: number;
 }
 
 /** Options of {@linkcode RunWriter.open}. */
@@ -65,6 +77,20 @@ export interface RunSummary {
   runtime: string;
   seed?: unknown;
   model?: string;
+  /** The ablation grid (when the run belongs to one). */
+  grid?: string;
+  /** The config hash, the name of the run's directory (when it belongs to a grid). */
+  hash?: string;
+  /** Predicted and measured peak memory. */
+  memory?: RunMemory;
+}
+
+/** What {@linkcode RunWriter.finish} and {@linkcode RunWriter.fail} may add to the summary. */
+export interface FinishOptions {
+  /** Save the trained model under `model/` (finish only). Default true. */
+  saveTrainedModel?: boolean;
+  /** Predicted and measured peak memory. */
+  memory?: RunMemory;
 }
 
 /** Writes one run's files as training goes. */
@@ -149,11 +175,15 @@ export class RunWriter {
    */
   async finish(
     result: TrainResult,
-    options: { saveTrainedModel?: boolean } = {},
+    options: FinishOptions = {},
   ): Promise<RunSummary> {
     await this.#close();
     const summary: RunSummary = {
-      ...(await this.#baseSummary(result.status, result.statusReason)),
+      ...(await this.#baseSummary(
+        result.status,
+        result.statusReason,
+        options.memory,
+      )),
       steps: result.steps,
       final: result.final,
       bestTestAccuracy: finiteOrNull(result.bestTestAccuracy),
@@ -174,10 +204,14 @@ export class RunWriter {
   }
 
   /** Ends a run that failed (`error`, or `oom`) with `reason`, writing summary.json. */
-  async fail(status: RunStatus, reason: string): Promise<RunSummary> {
+  async fail(
+    status: RunStatus,
+    reason: string,
+    options: Pick<FinishOptions, "memory"> = {},
+  ): Promise<RunSummary> {
     await this.#close();
     const summary: RunSummary = {
-      ...(await this.#baseSummary(status, reason)),
+      ...(await this.#baseSummary(status, reason, options.memory)),
       steps: 0,
       bestTestAccuracy: null,
       lastLoss: null,
@@ -188,9 +222,17 @@ export class RunWriter {
     return summary;
   }
 
-  async #baseSummary(status: RunStatus, statusReason: string) {
-    const config = this.#context.config as { seed?: unknown } | null;
+  async #baseSummary(
+    status: RunStatus,
+    statusReason: string,
+    memory: RunMemory | undefined,
+  ) {
+    // config.json is a TrainConfig (deno task train) or a RunSpec holding one (ablations).
+    const config = this.#context.config as
+      | { seed?: unknown; train?: { seed?: unknown } }
+      | null;
     return {
+      ...this.#context.identity,
       status,
       statusReason,
       startedAt: this.#startedAt.toISOString(),
@@ -199,7 +241,8 @@ export class RunWriter {
       dataset: this.#context.dataset,
       commit: await gitCommit(),
       runtime: runtimeName(),
-      seed: config?.seed,
+      seed: config?.seed ?? config?.train?.seed,
+      ...(memory ? { memory } : {}),
     };
   }
 
@@ -216,14 +259,69 @@ export class RunWriter {
   }
 }
 
-function finiteOrNull(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
+/** What {@linkcode writeFailureSummary} records about a run whose process died. */
+export interface FailureRecord {
+  /** `error` (a crash) or `oom` (the crash was an allocation failure). */
+  status: RunStatus;
+  /** One line: what went wrong. */
+  statusReason: string;
+  /** When the run started, for its wall time. Default: now. */
+  startedAt?: Date;
+  /** The grid and config hash of the run. */
+  identity?: { grid: string; hash: string };
+  /** The run's seed. */
+  seed?: number;
+  /** The backend it ran on, when known. */
+  backend?: unknown;
+  /** Predicted (and any measured) peak memory. */
+  memory?: RunMemory;
 }
 
-/** "deno 2.9.6" or "node v20.20.2". */
-export function runtimeName(): string {
-  const deno = (globalThis as { Deno?: { version: { deno: string } } }).Deno;
-  return deno ? `deno ${deno.version.deno}` : `node ${process.version}`;
+/**
+ * Writes summary.json for a run whose process died without writing one (e.g. a native abort in
+ * the wasm kernels), so the suite records the failure and carries on. Written atomically, like
+ * every summary.
+ *
+ * @example
+ * ```ts
+ * import { writeFailureSummary } from "./run_writer.ts";
+ * await writeFailureSummary("results/runs/resolution/0123456789abcdef", {
+ *   status: "error",
+ *   statusReason: "worker killed by SIGABRT: RuntimeError: Aborted()",
+ * });
+ * ```
+ */
+export async function writeFailureSummary(
+  dir: string,
+  record: FailureRecord,
+): Promise<RunSummary> {
+  const startedAt = record.startedAt ?? new Date();
+  const summary: RunSummary = {
+    ...record.identity,
+    status: record.status,
+    statusReason: record.statusReason,
+    steps: 0,
+    bestTestAccuracy: null,
+    lastLoss: null,
+    imagesPerSecond: 0,
+    wallSeconds: (Date.now() - startedAt.getTime()) / 1000,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    backend: record.backend,
+    commit: await gitCommit(),
+    runtime: runtimeName(),
+    seed: record.seed,
+    ...(record.memory ? { memory: record.memory } : {}),
+  };
+  await writeFileAtomic(
+    path.join(dir, "summary.json"),
+    `${JSON.stringify(summary, null, 2)}\n`,
+  );
+  return summary;
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
 }
 
 async function clearRun(dir: string, entries: string[]): Promise<void> {

@@ -29,6 +29,7 @@ import { shuffledIndices } from "../data/shuffle.ts";
 import { stratifiedSubset } from "../data/subset.ts";
 import { buildVgg } from "../model/vgg_build.ts";
 import type { TrainConfig } from "./config.ts";
+import { createOptimizer, disposeOptimizer } from "./optimizer.ts";
 import { isDivergedLoss, judgeLossTrace, type RunStatus } from "./status.ts";
 
 /** The data a run trains and evaluates on. */
@@ -302,25 +303,6 @@ export function trainStep(
 
 function correctCount(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
   return tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), "float32"));
-}
-
-function createOptimizer(config: TrainConfig): tf.Optimizer {
-  if (config.optimizer === "adam") return tf.train.adam(config.lr);
-  return config.momentum > 0
-    ? tf.train.momentum(config.lr, config.momentum)
-    : tf.train.sgd(config.lr);
-}
-
-/**
- * Disposes an optimiser and its state. tfjs 4.22's MomentumOptimizer.dispose() forgets its parent
- * SGDOptimizer's kept learning-rate scalar (`c`), leaking one tensor per run; free it here.
- */
-function disposeOptimizer(optimizer: tf.Optimizer): void {
-  optimizer.dispose();
-  if (optimizer instanceof tf.MomentumOptimizer) {
-    const { c } = optimizer as unknown as { c?: tf.Tensor };
-    if (c && !c.isDisposed) c.dispose();
-  }
 }
 
 /**
