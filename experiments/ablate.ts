@@ -16,7 +16,6 @@ import { access, constants, mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
-import { parseArgs } from "node:util";
 import { parseBackendName, selectBackend } from "../lib/backend/select.ts";
 import { ensureCifar10 } from "../lib/data/locate.ts";
 import { projectRoot } from "../lib/data/project.ts";
@@ -53,7 +52,7 @@ import {
   type TaskOutcome,
   WorkerPool,
 } from "../lib/store/worker_pool.ts";
-import { runCli } from "../lib/util/cli.ts";
+import { parseCommandLine, runCli } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/errors.ts";
 import { formatDuration } from "../lib/util/format.ts";
 import { GRIDS, lrFindOfProfile, PROFILES } from "./grids.ts";
@@ -129,20 +128,8 @@ const LR_FIND = path.join(projectRoot(), "experiments", "lr_find.ts");
 const DENO_CONFIG = path.join(projectRoot(), "deno.json");
 
 await runCli(async () => {
-  const { values: flags, positionals } = parseArgs({
-    args: process.argv.slice(2),
-    options: OPTIONS,
-    allowPositionals: true,
-  });
-  if (flags.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  if (positionals.length > 0) {
-    throw new ConfigError(
-      `unexpected argument "${positionals[0]}" (see --help)`,
-    );
-  }
+  const flags = parseCommandLine(OPTIONS, HELP);
+  if (!flags) return;
   // Every flag is checked before anything is read, run or written.
   const grids = parseGrids(flags.grid);
   const explicitProfile = flags.profile === undefined

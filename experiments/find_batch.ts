@@ -10,8 +10,6 @@
  * @module
  */
 import path from "node:path";
-import process from "node:process";
-import { parseArgs } from "node:util";
 import { BACKEND_NAMES, parseBackendName } from "../lib/backend/select.ts";
 import { findLargestBatch } from "../lib/memory/batch_finder.ts";
 import {
@@ -22,7 +20,7 @@ import { measureInChildProcess } from "../lib/memory/isolated.ts";
 import { VGG_VARIANTS } from "../lib/model/vgg_config.ts";
 import { OPTIMIZER_NAMES, resolveTrainConfig } from "../lib/train/config.ts";
 import { writeFileAtomic } from "../lib/util/atomic.ts";
-import { runCli } from "../lib/util/cli.ts";
+import { numberFlag, parseCommandLine, runCli } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/errors.ts";
 import { formatBytes, formatDuration } from "../lib/util/format.ts";
 
@@ -75,31 +73,9 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** A numeric flag's value, or undefined when absent; "abc" is a one-line error. */
-function numberFlag(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (raw.trim() === "" || Number.isNaN(value)) {
-    throw new ConfigError(`--${name} must be a number, got "${raw}"`);
-  }
-  return value;
-}
-
 await runCli(async () => {
-  const { values: flags, positionals } = parseArgs({
-    args: process.argv.slice(2),
-    options: OPTIONS,
-    allowPositionals: true,
-  });
-  if (flags.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  if (positionals.length > 0) {
-    throw new ConfigError(
-      `unexpected argument "${positionals[0]}" (see --help)`,
-    );
-  }
+  const flags = parseCommandLine(OPTIONS, HELP);
+  if (!flags) return;
   if (flags["memory-budget"] === undefined) {
     throw new ConfigError(
       `--memory-budget is required (e.g. 4GiB or ${BUDGET_PRESETS})`,

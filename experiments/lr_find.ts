@@ -9,8 +9,6 @@
  * @module
  */
 import path from "node:path";
-import process from "node:process";
-import { parseArgs } from "node:util";
 import { parseBackendName, selectBackend } from "../lib/backend/select.ts";
 import { loadCifar10 } from "../lib/data/cifar10.ts";
 import { ensureCifar10 } from "../lib/data/locate.ts";
@@ -33,7 +31,7 @@ import {
   type LrFindOptions,
   lrRangeTest,
 } from "../lib/train/lr_find.ts";
-import { runCli } from "../lib/util/cli.ts";
+import { numberFlag, parseCommandLine, runCli } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/errors.ts";
 import { formatDuration } from "../lib/util/format.ts";
 import { lrFindOfProfile, PROFILES } from "./grids.ts";
@@ -99,30 +97,9 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-function numberFlag(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (raw.trim() === "" || Number.isNaN(value)) {
-    throw new ConfigError(`--${name} must be a number, got "${raw}"`);
-  }
-  return value;
-}
-
 await runCli(async () => {
-  const { values: flags, positionals } = parseArgs({
-    args: process.argv.slice(2),
-    options: OPTIONS,
-    allowPositionals: true,
-  });
-  if (flags.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  if (positionals.length > 0) {
-    throw new ConfigError(
-      `unexpected argument "${positionals[0]}" (see --help)`,
-    );
-  }
+  const flags = parseCommandLine(OPTIONS, HELP);
+  if (!flags) return;
   const { config, sweep: defaults, defaultName } = resolveConfig(flags);
   const sweep: LrSweep = {
     ...defaults,
@@ -185,9 +162,7 @@ await runCli(async () => {
   console.log(jsonFile);
 });
 
-type Flags = ReturnType<
-  typeof parseArgs<{ options: typeof OPTIONS }>
->["values"];
+type Flags = NonNullable<ReturnType<typeof parseCommandLine<typeof OPTIONS>>>;
 
 function resolveConfig(flags: Flags): {
   config: TrainConfig;

@@ -16,8 +16,6 @@
  * @module
  */
 import path from "node:path";
-import process from "node:process";
-import { parseArgs } from "node:util";
 import { parseBackendName, selectBackend } from "../lib/backend/select.ts";
 import { projectRoot } from "../lib/data/project.ts";
 import { type AffineFit, fitAffine } from "../lib/memory/affine.ts";
@@ -42,7 +40,7 @@ import {
 } from "../lib/memory/training_memory.ts";
 import type { VggVariant } from "../lib/model/vgg_config.ts";
 import { resolveTrainConfig, type TrainConfig } from "../lib/train/config.ts";
-import { runCli } from "../lib/util/cli.ts";
+import { parseCommandLine, runCli } from "../lib/util/cli.ts";
 import { writeFileAtomic } from "../lib/util/atomic.ts";
 import { ConfigError } from "../lib/util/errors.ts";
 import { formatBytes, formatDuration } from "../lib/util/format.ts";
@@ -181,27 +179,15 @@ const SEED_MODEL = {
 } as const;
 
 await runCli(async () => {
-  const { values: flags, positionals } = parseArgs({
-    args: process.argv.slice(2),
-    options: {
-      results: { type: "string" },
-      backend: { type: "string", default: "wasm" },
-      "skip-measure": { type: "boolean" },
-      "skip-oom": { type: "boolean" },
-      timeout: { type: "string", default: "600" },
-      help: { type: "boolean", short: "h" },
-    },
-    allowPositionals: true,
-  });
-  if (flags.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  if (positionals.length > 0) {
-    throw new ConfigError(
-      `unexpected argument "${positionals[0]}" (see --help)`,
-    );
-  }
+  const flags = parseCommandLine({
+    results: { type: "string" },
+    backend: { type: "string", default: "wasm" },
+    "skip-measure": { type: "boolean" },
+    "skip-oom": { type: "boolean" },
+    timeout: { type: "string", default: "600" },
+    help: { type: "boolean", short: "h" },
+  }, HELP);
+  if (!flags) return;
   const backend = parseBackendName(flags.backend);
   const timeoutSeconds = Number(flags.timeout);
   if (!(timeoutSeconds > 0)) {

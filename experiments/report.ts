@@ -11,11 +11,10 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import process from "node:process";
-import { parseArgs } from "node:util";
 import { projectRoot } from "../lib/data/project.ts";
 import { verdictLabel } from "../lib/report/claim.ts";
 import { PROFILE_NAMES, type ProfileName } from "../lib/store/run_spec.ts";
-import { runCli } from "../lib/util/cli.ts";
+import { parseCommandLine, runCli } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/errors.ts";
 
 const HELP =
@@ -46,20 +45,8 @@ const OPTIONS = {
 } as const;
 
 await runCli(async () => {
-  const { values: flags, positionals } = parseArgs({
-    args: process.argv.slice(2),
-    options: OPTIONS,
-    allowPositionals: true,
-  });
-  if (flags.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  if (positionals.length > 0) {
-    throw new ConfigError(
-      `unexpected argument "${positionals[0]}" (see --help)`,
-    );
-  }
+  const flags = parseCommandLine(OPTIONS, HELP);
+  if (!flags) return;
   if (
     flags.profile !== undefined &&
     !PROFILE_NAMES.includes(flags.profile as ProfileName)

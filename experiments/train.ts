@@ -8,8 +8,6 @@
  * @module
  */
 import path from "node:path";
-import process from "node:process";
-import { parseArgs } from "node:util";
 import {
   BACKEND_NAMES,
   parseBackendName,
@@ -33,8 +31,7 @@ import { VGG_VARIANTS } from "../lib/model/vgg_config.ts";
 import { RunWriter } from "../lib/record/run_writer.ts";
 import { OPTIMIZER_NAMES, resolveTrainConfig } from "../lib/train/config.ts";
 import { train } from "../lib/train/train.ts";
-import { runCli } from "../lib/util/cli.ts";
-import { ConfigError } from "../lib/util/errors.ts";
+import { numberFlag, parseCommandLine, runCli } from "../lib/util/cli.ts";
 import { formatDuration } from "../lib/util/format.ts";
 import { ProgressBar } from "../lib/util/progress.ts";
 
@@ -100,31 +97,9 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** A numeric flag's value, or undefined when absent; "abc" is a one-line error. */
-function numberFlag(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (raw.trim() === "" || Number.isNaN(value)) {
-    throw new ConfigError(`--${name} must be a number, got "${raw}"`);
-  }
-  return value;
-}
-
 await runCli(async () => {
-  const { values: flags, positionals } = parseArgs({
-    args: process.argv.slice(2),
-    options: OPTIONS,
-    allowPositionals: true,
-  });
-  if (flags.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  if (positionals.length > 0) {
-    throw new ConfigError(
-      `unexpected argument "${positionals[0]}" (see --help)`,
-    );
-  }
+  const flags = parseCommandLine(OPTIONS, HELP);
+  if (!flags) return;
   // Everything is validated before any data is read or any file is written.
   const config = resolveTrainConfig({
     optimizer: flags.optimizer as never,

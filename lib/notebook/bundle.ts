@@ -12,7 +12,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { encodePng, type RgbImage } from "./png.ts";
+import { encodePng, type RgbImage } from "../util/png.ts";
 
 /**
  * MIME type -> representation: strings for text and base64 images, objects for JSON types

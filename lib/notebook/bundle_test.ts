@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { escapeHtml, pngBundle, pngDataUri } from "./bundle.ts";
-import { encodePng } from "./png.ts";
+import { encodePng } from "../util/png.ts";
 
 const pixel = { width: 1, height: 1, rgb: Uint8Array.of(255, 0, 0) };
 

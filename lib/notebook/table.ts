@@ -13,7 +13,7 @@
  */
 import type { MimeBundle } from "./bundle.ts";
 import { escapeHtml, pngDataUri } from "./bundle.ts";
-import type { RgbImage } from "./png.ts";
+import type { RgbImage } from "../util/png.ts";
 
 /**
  * A cell with its own HTML (e.g. an image) and a text stand-in for Markdown and plain text.

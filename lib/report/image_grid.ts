@@ -17,13 +17,13 @@ import path from "node:path";
 import {
   type CifarSplit,
   IMAGE_SIZE,
-  PLANE_BYTES,
   readCifarFile,
   readClassNames,
   TEST_FILE,
 } from "../data/cifar10.ts";
-import { resizeImages, type ResizeMethod } from "../data/resize.ts";
-import { encodePng, type RgbImage } from "./png.ts";
+import { upsampleImage } from "../data/images.ts";
+import type { ResizeMethod } from "../data/resize.ts";
+import { encodePng, type RgbImage } from "../util/png.ts";
 import { PLOT_FONT } from "./render.ts";
 
 /** Options of {@linkcode upsampleExamples}. */
@@ -76,27 +76,9 @@ export function upsampleExamples(
   return classes.flatMap((label) => {
     const index = test.labels.indexOf(label);
     if (index < 0) return [];
-    const bytes = test.images.subarray(
-      index * 3 * PLANE_BYTES,
-      (index + 1) * 3 * PLANE_BYTES,
-    );
-    const source = Float32Array.from(bytes);
     const tiles = methods.flatMap((method) =>
       sizes.map((size) => {
-        const resized = resizeImages(source, {
-          count: 1,
-          height: IMAGE_SIZE,
-          width: IMAGE_SIZE,
-          outHeight: size,
-          method,
-          inputLayout: "nchw",
-          outputLayout: "nhwc",
-        });
-        const rgb = new Uint8Array(resized.length);
-        for (let i = 0; i < rgb.length; i++) {
-          rgb[i] = Math.max(0, Math.min(255, Math.round(resized[i])));
-        }
-        const image = { width: size, height: size, rgb };
+        const image = upsampleImage(test, index, { size, method });
         return { size, method, image, detail: meanNeighbourDifference(image) };
       })
     );

@@ -89,7 +89,8 @@ function gridClaim(
   const window = settings[0]?.runs[0]?.spec.train.stuck?.windowSteps ?? 50;
   const rule =
     `X is the smallest lr such that every run at every lr ≥ X ended stuck_at_chance ` +
-    `(mean loss of the last ${window} steps within ${tolerance} of ln 10) or diverged, with at ` +
+    `(mean loss of the last ${window} steps no better than chance: ≥ ln 10 − ${tolerance}) or ` +
+    `diverged, with at ` +
     `least one stuck; ✓ when each lr ≥ X has ≥ ${rules.minStuckSeeds} seed${
       rules.minStuckSeeds === 1 ? "" : "s"
     }, all trained past the ` +
@@ -152,9 +153,9 @@ function gridClaim(
   const diverged = tailRuns.filter((r) => r.summary.status === "diverged");
   const stuckLine = `With lr ≥ ${
     formatLr(stuckFrom)
-  } the mean training loss of the last ${window} steps stays within ${tolerance} of ln 10 = ${
+  } the mean training loss of the last ${window} steps stays at chance (≥ ln 10 − ${tolerance}, ln 10 = ${
     formatNumber(CHANCE_LOSS, 4)
-  } after ${steps} steps in ${stuckRuns.length}/${tailRuns.length} runs (${
+  }) after ${steps} steps in ${stuckRuns.length}/${tailRuns.length} runs (${
     tail.map((s) =>
       `${formatLr(s.value)}: ${s.runs.length} seed${
         s.runs.length === 1 ? "" : "s"
@@ -243,9 +244,9 @@ function settingEvidence(s: SettingStats): string {
   } of ${s.runs.length}; ` +
     `last-window loss ${formatNumber(mean(losses), 4)}` +
     (stuckGaps.length > 0
-      ? ` (stuck runs within ${
+      ? ` (stuck runs at most ${
         formatNumber(Math.max(...stuckGaps), 2)
-      } of ln 10)`
+      } from ln 10)`
       : "") +
     `, test accuracy ${formatPercent(s.accuracy)}, ${steps} steps`;
 }

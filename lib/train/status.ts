@@ -2,10 +2,14 @@
  * How a training run ended, judged from its loss trace. The seed project's finding F3 was that a
  * too-large learning rate leaves the loss "stuck at 2.3": ln 10, the cross-entropy of a uniform
  * guess over ten classes. A run is `stuck_at_chance` when, after a warm-up, the mean loss of the
- * last `windowSteps` steps is within `tolerance` of ln(numClasses); `diverged` when a loss is not
- * finite. The mean, not every single step: a network that has collapsed to a constant output
- * still sees its per-batch loss jitter around ln 10 as its output bias chases each batch's class
- * mix.
+ * last `windowSteps` steps is no better than chance: at least ln(numClasses) - `tolerance`;
+ * `diverged` when a loss is not finite.
+ *
+ * Why the mean, and why one-sided: no constant output does better than ln 10 on balanced
+ * classes, and a network that has collapsed to one (dead ReLUs after a too-large step) still
+ * sees its per-batch loss jitter as its output bias chases each batch's class mix — measured
+ * here at lr 0.3: steps between 2.24 and 5.4, window mean 2.38, test accuracy 10%. A band of
+ * ±0.02 around ln 10 called that run `ok`; "mean >= ln 10 - 0.02" calls it what it is.
  *
  * @example
  * ```ts
@@ -24,7 +28,7 @@ export interface StuckRule {
   warmupSteps?: number;
   /** The mean loss of the last this-many steps is compared with chance. Default 50. */
   windowSteps?: number;
-  /** Largest |mean loss - ln(numClasses)| still counted as "at chance". Default 0.02. */
+  /** How far below ln(numClasses) the window's mean loss may be and still count as chance. Default 0.02. */
   tolerance?: number;
   /** Classes of the task; chance loss is ln(numClasses). Default 10 (ln 10 = 2.302585). */
   numClasses?: number;
@@ -47,8 +51,8 @@ export function isDivergedLoss(loss: number): boolean {
 
 /**
  * Judges a whole per-step loss trace: `diverged` if any loss is non-finite, `stuck_at_chance` if
- * the trace is at least warm-up + window long and its last window's mean loss is within
- * `tolerance` of ln(numClasses), else `ok`.
+ * the trace is at least warm-up + window long and its last window's mean loss is at least
+ * ln(numClasses) - `tolerance`, else `ok`.
  */
 export function judgeLossTrace(
   losses: readonly number[],
@@ -58,7 +62,7 @@ export function judgeLossTrace(
   const r = resolveStuckRule(rule);
   if (losses.length < r.warmupSteps + r.windowSteps) return "ok";
   const chance = Math.log(r.numClasses);
-  return Math.abs(windowMean(losses, r.windowSteps) - chance) <= r.tolerance
+  return windowMean(losses, r.windowSteps) >= chance - r.tolerance
     ? "stuck_at_chance"
     : "ok";
 }

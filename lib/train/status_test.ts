@@ -12,10 +12,16 @@ Deno.test("a loss that jitters around ln 10 after the warm-up is stuck_at_chance
   );
 });
 
-Deno.test("a window whose mean leaves the band is ok, on either side", () => {
+Deno.test("a window mean just below ln 10 - tolerance is ok; above ln 10 is still chance", () => {
   const rule = { warmupSteps: 5, windowSteps: 20 };
   assert.equal(judgeLossTrace(Array(30).fill(LN10 - 0.021), rule), "ok");
-  assert.equal(judgeLossTrace(Array(30).fill(LN10 + 0.021), rule), "ok");
+  assert.equal(
+    judgeLossTrace(Array(30).fill(LN10 - 0.019), rule),
+    "stuck_at_chance",
+  );
+  // A collapsed network under a too-large lr: spiky, its mean above ln 10.
+  const spiky = Array.from({ length: 30 }, (_, i) => (i % 5 ? 2.25 : 2.9));
+  assert.equal(judgeLossTrace(spiky, rule), "stuck_at_chance");
   const learnsLate = [...Array(25).fill(LN10), ...Array(5).fill(LN10 - 0.1)];
   assert.equal(judgeLossTrace(learnsLate, rule), "ok");
 });
@@ -45,8 +51,14 @@ Deno.test("chance level follows the number of classes", () => {
     }),
     "stuck_at_chance",
   );
+  // ln 10 is chance for ten classes but far better than chance for a hundred.
+  const tenClassChance = Array(40).fill(Math.log(10));
   assert.equal(
-    judgeLossTrace(losses, { warmupSteps: 10, windowSteps: 30 }),
+    judgeLossTrace(tenClassChance, {
+      numClasses: 100,
+      warmupSteps: 10,
+      windowSteps: 30,
+    }),
     "ok",
   );
 });

@@ -13,7 +13,8 @@
  * @module
  */
 import process from "node:process";
-import { SuiteError } from "./errors.ts";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ConfigError, SuiteError } from "./errors.ts";
 
 /** Runs `main`, printing user errors as one line (exit 2) and other errors in full (exit 1). */
 export async function runCli(main: () => Promise<void> | void): Promise<void> {
@@ -21,7 +22,9 @@ export async function runCli(main: () => Promise<void> | void): Promise<void> {
     await main();
   } catch (error) {
     if (error instanceof SuiteError || isParseArgsError(error)) {
-      process.stderr.write(`error: ${(error as Error).message}\n`);
+      // One line: parseArgs' own messages can span several.
+      const message = (error as Error).message.replace(/\s*\n\s*/g, " ");
+      process.stderr.write(`error: ${message}\n`);
       process.exit(2);
     }
     throw error;
@@ -31,4 +34,67 @@ export async function runCli(main: () => Promise<void> | void): Promise<void> {
 function isParseArgsError(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;
   return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+}
+
+/** The option table of {@linkcode parseCommandLine}, as `node:util` parseArgs takes it. */
+export type CliOptions = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * Parses the process' flags against `options` (strict: an unknown flag or a stray argument is a
+ * one-line error). Returns the values, or undefined after printing `help` for `-h`/`--help`
+ * (the table should declare `help: { type: "boolean", short: "h" }`).
+ *
+ * @example
+ * ```ts
+ * import { parseCommandLine } from "./cli.ts";
+ * const flags = parseCommandLine({
+ *   lr: { type: "string" },
+ *   help: { type: "boolean", short: "h" },
+ * }, "Usage: train [--lr X]\n");
+ * if (flags) console.log(flags.lr);
+ * ```
+ */
+export function parseCommandLine<const T extends CliOptions>(
+  options: T,
+  help: string,
+  args: string[] = process.argv.slice(2),
+) {
+  const { values, positionals } = parseArgs({
+    args,
+    options,
+    allowPositionals: true,
+  });
+  if ((values as { help?: boolean }).help) {
+    process.stdout.write(help);
+    return undefined;
+  }
+  if (positionals.length > 0) {
+    throw new ConfigError(
+      `unexpected argument "${positionals[0]}" (see --help)`,
+    );
+  }
+  return values;
+}
+
+/**
+ * A numeric flag's value, or undefined when the flag is absent; "abc" is a one-line error.
+ *
+ * @example
+ * ```ts
+ * import { numberFlag } from "./cli.ts";
+ * numberFlag("lr", "0.01"); // 0.01
+ * numberFlag("lr", undefined); // undefined
+ * numberFlag("lr", "fast"); // throws ConfigError: --lr must be a number, got "fast"
+ * ```
+ */
+export function numberFlag(
+  name: string,
+  raw: string | undefined,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw.trim() === "" || Number.isNaN(value)) {
+    throw new ConfigError(`--${name} must be a number, got "${raw}"`);
+  }
+  return value;
 }

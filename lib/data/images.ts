@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * import { cifarImage, tileImages, upsampleImage } from "./images.ts";
- * import { encodePng } from "./png.ts";
+ * import { encodePng } from "../util/png.ts";
  * // split: a CifarSplit from loadCifar10
  * const small = cifarImage(split, 0);
  * const big = upsampleImage(split, 0, { size: 224, method: "bilinear" });
@@ -20,17 +20,17 @@ import {
   IMAGE_BYTES,
   IMAGE_SIZE,
   PLANE_BYTES,
-} from "../data/cifar10.ts";
-import { resizeImages, type ResizeMethod } from "../data/resize.ts";
+} from "./cifar10.ts";
+import { resizeImages, type ResizeMethod } from "./resize.ts";
 import { ConfigError } from "../util/errors.ts";
-import type { RgbImage } from "./png.ts";
+import type { RgbImage } from "../util/png.ts";
 
 /**
  * Record `index` of `split` as a 32x32 RGB raster, exactly as stored.
  *
  * @example
  * ```ts
- * import { parseCifarRecords, RECORD_BYTES } from "../data/cifar10.ts";
+ * import { parseCifarRecords, RECORD_BYTES } from "./cifar10.ts";
  * import { cifarImage } from "./images.ts";
  * const split = parseCifarRecords(new Uint8Array(RECORD_BYTES), "one.bin");
  * cifarImage(split, 0).width; // 32
@@ -72,7 +72,7 @@ export interface UpsampleOptions {
  *
  * @example
  * ```ts
- * import { parseCifarRecords, RECORD_BYTES } from "../data/cifar10.ts";
+ * import { parseCifarRecords, RECORD_BYTES } from "./cifar10.ts";
  * import { upsampleImage } from "./images.ts";
  * const split = parseCifarRecords(new Uint8Array(RECORD_BYTES), "one.bin");
  * upsampleImage(split, 0, { size: 64, method: "nearest" }).width; // 64
@@ -202,7 +202,7 @@ export function tileImages(
  *
  * @example
  * ```ts
- * import { parseCifarRecords, RECORD_BYTES } from "../data/cifar10.ts";
+ * import { parseCifarRecords, RECORD_BYTES } from "./cifar10.ts";
  * import { firstOfEachClass } from "./images.ts";
  * const split = parseCifarRecords(new Uint8Array(RECORD_BYTES * 3), "zeros.bin");
  * firstOfEachClass(split, 2)[0]; // [0, 1]: class 0 (airplane)

@@ -1,6 +1,6 @@
 /**
  * A small PNG encoder for 8-bit RGB rasters (signature, IHDR, one deflated IDAT, IEND), so
- * notebooks can show exact pixels as `image/png` without a native library. Each row gets the
+ * notebooks and the report can show exact pixels as PNG without a native library. Each row gets the
  * filter (none, Sub, Up, Average, Paeth) with the smallest sum of absolute residuals, the usual
  * heuristic: enlarged and smooth images then compress several times better than unfiltered.
  *

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { parseCifarRecords } from "../data/cifar10.ts";
-import { fakeRecords } from "../data/test_support.ts";
+import { parseCifarRecords } from "./cifar10.ts";
+import { fakeRecords } from "./test_support.ts";
 import {
   cifarImage,
   enlarge,
