@@ -4,16 +4,10 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { writeFakeCifar10 } from "../lib/data/test_support.ts";
+import { runEntryPoint } from "./test_support.ts";
 
-const script = new URL("./ablate.ts", import.meta.url).pathname;
-
-async function ablate(args: string[]) {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", script, ...args],
-    env: { NO_COLOR: "1" },
-  }).output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
+function ablate(args: string[]) {
+  return runEntryPoint("ablate.ts", args);
 }
 
 Deno.test("bad input is one line on stderr, exit 2, and nothing written", async () => {

@@ -8,16 +8,10 @@ import path from "node:path";
 import * as tar from "tar";
 import { dataReport, formatDataReport } from "./data.ts";
 import { CLASS_NAMES, writeFakeCifar10 } from "../lib/data/test_support.ts";
+import { runEntryPoint } from "./test_support.ts";
 
-const script = new URL("./data.ts", import.meta.url).pathname;
-
-async function runData(args: string[], env: Record<string, string> = {}) {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", script, ...args],
-    env: { CIFAR10_DIR: "", NO_COLOR: "1", ...env },
-  }).output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
+function runData(args: string[], env: Record<string, string> = {}) {
+  return runEntryPoint("data.ts", args, { CIFAR10_DIR: "", ...env });
 }
 
 Deno.test("the report lists counts per split and class, channel stats and where the data came from", async () => {

@@ -17,12 +17,12 @@ import {
   parseMemoryBudget,
 } from "../lib/memory/budget.ts";
 import { measureInChildProcess } from "../lib/memory/isolated.ts";
-import { VGG_VARIANTS } from "../lib/model/vgg_config.ts";
 import { OPTIMIZER_NAMES, resolveTrainConfig } from "../lib/train/config.ts";
 import { writeFileAtomic } from "../lib/util/atomic.ts";
 import { numberFlag, parseCommandLine, runCli } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/errors.ts";
 import { formatBytes, formatDuration } from "../lib/util/format.ts";
+import { MODEL_HELP, MODEL_OPTIONS, modelFlags } from "./model_flags.ts";
 
 const BUDGET_PRESETS = Object.keys(MEMORY_BUDGET_PRESETS).join(", ");
 
@@ -41,14 +41,9 @@ Budget and search
   --timeout S           seconds one real step's process may run (default 600)
   --json FILE           also write the full result as JSON
 Model (as in deno task train)
-  --variant NAME        ${VGG_VARIANTS.join(" | ")} (default vgg16)
-  --width X             conv width multiplier (default 1)
-  --dense N             units per hidden dense layer (default 512; the seed used 4096)
-  --dense-layers N      hidden dense layers (default 2)
-  --dropout P           dropout after each hidden dense layer (default 0.5)
-  --batch-norm          conv -> batch norm -> ReLU
-  --input N             input resolution, a multiple of 32 (default 32; the seed used 224)
-  --optimizer NAME      ${OPTIMIZER_NAMES.join(" | ")} (default sgd)
+${MODEL_HELP}  --optimizer NAME      ${
+  OPTIMIZER_NAMES.join(" | ")
+} (default sgd)
   --momentum X          SGD momentum (default 0.9; 0 keeps no optimizer slot)
   -h, --help            this text
 `;
@@ -61,13 +56,7 @@ const OPTIONS = {
   backend: { type: "string", default: "wasm" },
   timeout: { type: "string" },
   json: { type: "string" },
-  variant: { type: "string" },
-  width: { type: "string" },
-  dense: { type: "string" },
-  "dense-layers": { type: "string" },
-  dropout: { type: "string" },
-  "batch-norm": { type: "boolean" },
-  input: { type: "string" },
+  ...MODEL_OPTIONS,
   optimizer: { type: "string" },
   momentum: { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -85,15 +74,7 @@ await runCli(async () => {
   const config = resolveTrainConfig({
     optimizer: flags.optimizer as never,
     momentum: numberFlag("momentum", flags.momentum),
-    model: {
-      variant: flags.variant as never,
-      widthMultiplier: numberFlag("width", flags.width),
-      denseWidth: numberFlag("dense", flags.dense),
-      denseLayers: numberFlag("dense-layers", flags["dense-layers"]),
-      dropout: numberFlag("dropout", flags.dropout),
-      batchNorm: flags["batch-norm"],
-      inputSize: numberFlag("input", flags.input),
-    },
+    model: modelFlags(flags),
   });
   const backend = parseBackendName(flags.backend);
   const timeoutSeconds = numberFlag("timeout", flags.timeout) ?? 600;

@@ -2,16 +2,10 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { runEntryPoint } from "./test_support.ts";
 
-const script = new URL("./find_batch.ts", import.meta.url).pathname;
-
-async function findBatch(args: string[]) {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", script, ...args],
-    env: { NO_COLOR: "1" },
-  }).output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
+function findBatch(args: string[]) {
+  return runEntryPoint("find_batch.ts", args);
 }
 
 Deno.test("the seed's network on a GTX 1050 Ti: the model's answer, with the margin", async () => {

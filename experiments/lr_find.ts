@@ -14,7 +14,6 @@ import { loadCifar10 } from "../lib/data/cifar10.ts";
 import { ensureCifar10 } from "../lib/data/locate.ts";
 import { projectRoot } from "../lib/data/project.ts";
 import { cachedChannelStats } from "../lib/data/stats.ts";
-import { VGG_VARIANTS } from "../lib/model/vgg_config.ts";
 import {
   holdsLrFind,
   type LrSweep,
@@ -35,6 +34,7 @@ import { numberFlag, parseCommandLine, runCli } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/errors.ts";
 import { formatDuration } from "../lib/util/format.ts";
 import { lrFindOfProfile, PROFILES } from "./grids.ts";
+import { MODEL_HELP, MODEL_OPTIONS, modelFlags } from "./model_flags.ts";
 
 const HELP =
   `Learning-rate range test: lr grows exponentially each step; stops when the
@@ -46,13 +46,9 @@ Config (either a profile's lr grid, or model/training flags as in deno task trai
   --profile NAME        ${
     PROFILE_NAMES.join(" | ")
   }: use that profile's lr-grid config and sweep
-  --variant NAME        ${VGG_VARIANTS.join(" | ")} (default vgg16)
-  --width X             conv width multiplier (default 1)
-  --dense N             units per hidden dense layer (default 512)
-  --dropout P           dropout after each hidden dense layer (default 0.5)
-  --batch-norm          conv -> batch norm -> ReLU
-  --input N             input resolution, a multiple of 32 (default 32)
-  --optimizer NAME      ${OPTIMIZER_NAMES.join(" | ")} (default sgd)
+${MODEL_HELP}  --optimizer NAME      ${
+    OPTIMIZER_NAMES.join(" | ")
+  } (default sgd)
   --momentum X          SGD momentum (default 0.9)
   --batch N             batch size (default 64)
   --train-subset N      training images, multiple of 10; 0 = all (default 0)
@@ -74,12 +70,7 @@ Where
 
 const OPTIONS = {
   profile: { type: "string" },
-  variant: { type: "string" },
-  width: { type: "string" },
-  dense: { type: "string" },
-  dropout: { type: "string" },
-  "batch-norm": { type: "boolean" },
-  input: { type: "string" },
+  ...MODEL_OPTIONS,
   optimizer: { type: "string" },
   momentum: { type: "string" },
   batch: { type: "string" },
@@ -187,14 +178,7 @@ function resolveConfig(flags: Flags): {
     batchSize: numberFlag("batch", flags.batch),
     trainSubset: numberFlag("train-subset", flags["train-subset"]),
     seed: numberFlag("seed", flags.seed),
-    model: {
-      variant: flags.variant as never,
-      widthMultiplier: numberFlag("width", flags.width),
-      denseWidth: numberFlag("dense", flags.dense),
-      dropout: numberFlag("dropout", flags.dropout),
-      batchNorm: flags["batch-norm"],
-      inputSize: numberFlag("input", flags.input),
-    },
+    model: modelFlags(flags),
   });
   return { config, sweep: { ...LR_FIND_DEFAULTS }, defaultName: "lr-find" };
 }

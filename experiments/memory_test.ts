@@ -2,16 +2,10 @@ import assert from "node:assert/strict";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { runEntryPoint } from "./test_support.ts";
 
-const script = new URL("./memory.ts", import.meta.url).pathname;
-
-async function runMemory(args: string[]) {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", script, ...args],
-    env: { NO_COLOR: "1" },
-  }).output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
+function runMemory(args: string[]) {
+  return runEntryPoint("memory.ts", args);
 }
 
 Deno.test("deno task memory --skip-measure writes the frontier and the budget replay", async () => {

@@ -4,16 +4,10 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { writeSyntheticLrGrid } from "../lib/report/test_support.ts";
+import { runEntryPoint } from "./test_support.ts";
 
-const script = new URL("./report.ts", import.meta.url).pathname;
-
-async function runReport(args: string[]) {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", script, ...args],
-    env: { NO_COLOR: "1" },
-  }).output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
+function runReport(args: string[]) {
+  return runEntryPoint("report.ts", args);
 }
 
 Deno.test("deno task report writes the README of a results folder and prints its path", async () => {

@@ -27,13 +27,13 @@ import { datasetFingerprint } from "../lib/data/fingerprint.ts";
 import { ensureCifar10 } from "../lib/data/locate.ts";
 import { projectRoot } from "../lib/data/project.ts";
 import { cachedChannelStats } from "../lib/data/stats.ts";
-import { VGG_VARIANTS } from "../lib/model/vgg_config.ts";
 import { RunWriter } from "../lib/record/run_writer.ts";
 import { OPTIMIZER_NAMES, resolveTrainConfig } from "../lib/train/config.ts";
 import { train } from "../lib/train/train.ts";
 import { numberFlag, parseCommandLine, runCli } from "../lib/util/cli.ts";
 import { formatDuration } from "../lib/util/format.ts";
 import { ProgressBar } from "../lib/util/progress.ts";
+import { MODEL_HELP, MODEL_OPTIONS, modelFlags } from "./model_flags.ts";
 
 const BUDGET_PRESETS = Object.keys(MEMORY_BUDGET_PRESETS).join(", ");
 
@@ -42,14 +42,7 @@ const HELP = `Train one VGG on CIFAR-10 and record the run.
 Usage: deno task train [options]
 
 Model
-  --variant NAME        ${VGG_VARIANTS.join(" | ")} (default vgg16)
-  --width X             conv width multiplier; 1 = 64..512 channels (default 1)
-  --dense N             units per hidden dense layer (default 512; the seed used 4096)
-  --dense-layers N      hidden dense layers before the classifier (default 2)
-  --dropout P           dropout after each hidden dense layer, in [0, 1) (default 0.5)
-  --batch-norm          conv -> batch norm -> ReLU
-  --input N             input resolution, a multiple of 32 (default 32; the seed used 224)
-  --resize MODE         bilinear | nearest, how 32x32 images are upsampled (default bilinear)
+${MODEL_HELP}  --resize MODE         bilinear | nearest, how 32x32 images are upsampled (default bilinear)
 Training
   --optimizer NAME      ${OPTIMIZER_NAMES.join(" | ")} (default sgd)
   --lr X                learning rate (default 0.01)
@@ -72,13 +65,7 @@ Where
 `;
 
 const OPTIONS = {
-  variant: { type: "string" },
-  width: { type: "string" },
-  dense: { type: "string" },
-  "dense-layers": { type: "string" },
-  dropout: { type: "string" },
-  "batch-norm": { type: "boolean" },
-  input: { type: "string" },
+  ...MODEL_OPTIONS,
   resize: { type: "string" },
   optimizer: { type: "string" },
   lr: { type: "string" },
@@ -111,15 +98,7 @@ await runCli(async () => {
     testSubset: numberFlag("test-subset", flags["test-subset"]),
     seed: numberFlag("seed", flags.seed),
     resize: flags.resize as never,
-    model: {
-      variant: flags.variant as never,
-      widthMultiplier: numberFlag("width", flags.width),
-      denseWidth: numberFlag("dense", flags.dense),
-      denseLayers: numberFlag("dense-layers", flags["dense-layers"]),
-      dropout: numberFlag("dropout", flags.dropout),
-      batchNorm: flags["batch-norm"],
-      inputSize: numberFlag("input", flags.input),
-    },
+    model: modelFlags(flags),
   });
   const backendName = parseBackendName(flags.backend);
   const budgetBytes = flags["memory-budget"] === undefined

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { writeFakeCifar10 } from "../lib/data/test_support.ts";
+import { runEntryPoint } from "./test_support.ts";
 
-const script = new URL("./train.ts", import.meta.url).pathname;
 // The fake data set has 10 training and 2 test images: one batch, all of them.
 const tiny = [
   "--variant=vgg11",
@@ -16,12 +16,8 @@ const tiny = [
   "--no-save",
 ];
 
-async function train(args: string[]) {
-  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", script, ...args],
-    env: { NO_COLOR: "1", CIFAR10_DIR: "" },
-  }).output();
-  return { code, stderr: new TextDecoder().decode(stderr) };
+function train(args: string[]) {
+  return runEntryPoint("train.ts", args, { CIFAR10_DIR: "" });
 }
 
 Deno.test("train --memory-budget: over the budget the run ends as oom with both numbers", async () => {
