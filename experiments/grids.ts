@@ -75,7 +75,8 @@ export interface SuiteProfile extends ProfileDefinition {
  *   while lr 0.1 and 0.3 stay at ln 10 (stuck_at_chance); at 5 epochs dense 64..4096 reach
  *   32-39%. 160 steps leave room for the stuck rule (50 warm-up + 50 window). The resolution grid
  *   trains 1,000 images for 4 epochs, because a step at 96x96 costs 9x one at 32x32. 32 runs and
- *   the range test: ~23 TFLOP, 30-40 minutes (`deno task ablate --list` prints each run's cost).
+ *   the range test: ~23 TFLOP, measured 19.5 minutes on 2 cores (`deno task ablate --list`
+ *   prints each run's cost).
  * - gpu: the seed's network and settings on all of CIFAR-10 ({@linkcode SEED_BASELINE}).
  */
 export const PROFILES: Readonly<Record<ProfileName, SuiteProfile>> = {
@@ -105,7 +106,7 @@ export const PROFILES: Readonly<Record<ProfileName, SuiteProfile>> = {
   cpu: {
     name: "cpu",
     description:
-      "one CPU machine: VGG11 1/4 width, 2,000 images, 4 epochs, 2 seeds; 30-40 min (--jobs 2)",
+      "one CPU machine: VGG11 1/4 width, 2,000 images, 4 epochs, 2 seeds; ~20 min (--jobs 2)",
     base: {
       model: {
         variant: "vgg11",
