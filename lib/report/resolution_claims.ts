@@ -27,8 +27,8 @@ import {
 import {
   compareAccuracy,
   comparisonRule,
-  memoryNote,
   NOTHING_LEARNED,
+  settingOutcome,
 } from "./knob_claims.ts";
 import {
   formatStatuses,
@@ -80,11 +80,7 @@ export function checkResolution(
     evidence: settings.map((s) =>
       `input ${s.value}×${s.value}: ${
         formatStatuses(s.statuses)
-      }; test accuracy ${
-        formatPercent(s.accuracy)
-      } (${s.accuracies.length} seeds, spread ${
-        formatPercent(s.accuracySpread)
-      }), ${formatSeconds(s.epochSeconds)} per epoch${memoryNote(s)}`
+      }; test accuracy ${settingOutcome(s)}`
     ),
   };
   if (trained.length < 2) {
