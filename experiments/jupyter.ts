@@ -11,9 +11,8 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import process from "node:process";
-import { parseArgs } from "node:util";
 import { projectRoot } from "../lib/data/project.ts";
-import { runCli } from "../lib/util/cli.ts";
+import { parseCommandLineWithArguments, runCli } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/errors.ts";
 
 const HELP = `Start Jupyter on the notebooks, with the Deno kernel.
@@ -45,15 +44,9 @@ const KERNEL_NAME = "deno";
 const QUIET_PYTHON = { PYDEVD_DISABLE_FILE_VALIDATION: "1" };
 
 await runCli(async () => {
-  const { values: flags, positionals } = parseArgs({
-    args: process.argv.slice(2),
-    options: OPTIONS,
-    allowPositionals: true,
-  });
-  if (flags.help) {
-    process.stdout.write(HELP);
-    return;
-  }
+  const parsed = parseCommandLineWithArguments(OPTIONS, HELP);
+  if (!parsed) return;
+  const { flags, positionals } = parsed;
   const extra = process.argv.includes("--") ? positionals : [];
   if (positionals.length > extra.length) {
     throw new ConfigError(

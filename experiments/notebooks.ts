@@ -12,7 +12,6 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import process from "node:process";
-import { parseArgs } from "node:util";
 import { parseBackendName } from "../lib/backend/select.ts";
 import { projectRoot } from "../lib/data/project.ts";
 import {
@@ -32,7 +31,7 @@ import {
   parseParameterFlag,
 } from "../lib/notebook/parameters.ts";
 import { PROFILE_NAMES } from "../lib/store/run_spec.ts";
-import { runCli } from "../lib/util/cli.ts";
+import { parseCommandLineWithArguments, runCli } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/errors.ts";
 import { formatDuration } from "../lib/util/format.ts";
 
@@ -84,15 +83,9 @@ const RUNNER_SCRIPT = path.join(
 );
 
 await runCli(async () => {
-  const { values: flags, positionals } = parseArgs({
-    args: process.argv.slice(2),
-    options: OPTIONS,
-    allowPositionals: true,
-  });
-  if (flags.help) {
-    process.stdout.write(HELP);
-    return;
-  }
+  const parsed = parseCommandLineWithArguments(OPTIONS, HELP);
+  if (!parsed) return;
+  const { flags, positionals } = parsed;
   const files = positionals.length > 0
     ? positionals.map(resolveNotebook)
     : await allNotebooks();

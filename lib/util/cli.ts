@@ -40,9 +40,40 @@ function isParseArgsError(error: unknown): boolean {
 export type CliOptions = NonNullable<ParseArgsConfig["options"]>;
 
 /**
+ * Parses the process' flags against `options` (strict: an unknown flag is a one-line error) and
+ * keeps the positional arguments, for commands that take some (notebook names, arguments passed
+ * through after `--`). Returns undefined after printing `help` for `-h`/`--help` (the table
+ * should declare `help: { type: "boolean", short: "h" }`).
+ *
+ * @example
+ * ```ts
+ * import { parseCommandLineWithArguments } from "./cli.ts";
+ * const parsed = parseCommandLineWithArguments({
+ *   help: { type: "boolean", short: "h" },
+ * }, "Usage: notebooks [NOTEBOOK...]\n", ["01_data"]);
+ * parsed?.positionals; // ["01_data"]
+ * ```
+ */
+export function parseCommandLineWithArguments<const T extends CliOptions>(
+  options: T,
+  help: string,
+  args: string[] = process.argv.slice(2),
+) {
+  const { values, positionals } = parseArgs({
+    args,
+    options,
+    allowPositionals: true,
+  });
+  if ((values as { help?: boolean }).help) {
+    process.stdout.write(help);
+    return undefined;
+  }
+  return { flags: values, positionals };
+}
+
+/**
  * Parses the process' flags against `options` (strict: an unknown flag or a stray argument is a
- * one-line error). Returns the values, or undefined after printing `help` for `-h`/`--help`
- * (the table should declare `help: { type: "boolean", short: "h" }`).
+ * one-line error). Returns the values, or undefined after printing `help` for `-h`/`--help`.
  *
  * @example
  * ```ts
@@ -59,21 +90,13 @@ export function parseCommandLine<const T extends CliOptions>(
   help: string,
   args: string[] = process.argv.slice(2),
 ) {
-  const { values, positionals } = parseArgs({
-    args,
-    options,
-    allowPositionals: true,
-  });
-  if ((values as { help?: boolean }).help) {
-    process.stdout.write(help);
-    return undefined;
-  }
-  if (positionals.length > 0) {
+  const parsed = parseCommandLineWithArguments(options, help, args);
+  if (parsed && parsed.positionals.length > 0) {
     throw new ConfigError(
-      `unexpected argument "${positionals[0]}" (see --help)`,
+      `unexpected argument "${parsed.positionals[0]}" (see --help)`,
     );
   }
-  return values;
+  return parsed?.flags;
 }
 
 /**

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "./errors.ts";
-import { numberFlag, parseCommandLine } from "./cli.ts";
+import {
+  numberFlag,
+  parseCommandLine,
+  parseCommandLineWithArguments,
+} from "./cli.ts";
 
 const OPTIONS = {
   lr: { type: "string" },
@@ -36,4 +40,19 @@ Deno.test("numbers are checked: absent is undefined, text is an error naming the
         e.message === `--lr must be a number, got "${raw}"`,
     );
   }
+});
+
+Deno.test("commands that take arguments get them beside the flags; unknown flags still fail", () => {
+  const parsed = parseCommandLineWithArguments(OPTIONS, "", [
+    "01_data",
+    "--force",
+    "02_model",
+  ]);
+  assert.deepEqual({ ...parsed?.flags }, { force: true });
+  assert.deepEqual(parsed?.positionals, ["01_data", "02_model"]);
+  assert.throws(
+    () => parseCommandLineWithArguments(OPTIONS, "", ["--nope"]),
+    (e: Error & { code?: string }) =>
+      e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION",
+  );
 });
