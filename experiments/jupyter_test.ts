@@ -1,34 +1,23 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import path from "node:path";
-import process from "node:process";
 import { projectRoot } from "../lib/data/project.ts";
+import { runEntryPoint } from "./test_support.ts";
 
-const script = path.join(projectRoot(), "experiments", "jupyter.ts");
 const jupyterInstalled =
   spawnSync("jupyter", ["--version"], { stdio: "ignore" }).status === 0;
 
 function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [
-    "run",
-    "--allow-all",
-    script,
-    ...args,
-  ], {
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runEntryPoint("jupyter.ts", args);
 }
 
-Deno.test("deno task jupyter --help and a stray argument", () => {
-  const help = cli("--help");
+Deno.test("deno task jupyter --help and a stray argument", async () => {
+  const help = await cli("--help");
   assert.equal(help.code, 0);
   assert.match(
     help.stdout,
     /^Start Jupyter on the notebooks, with the Deno kernel\./,
   );
-  const stray = cli("notebooks");
+  const stray = await cli("notebooks");
   assert.equal(stray.code, 2);
   assert.equal(
     stray.stderr,
@@ -40,8 +29,8 @@ Deno.test({
   name:
     "deno task jupyter --dry-run roots Jupyter at the project and opens notebooks/",
   ignore: !jupyterInstalled,
-  fn: () => {
-    const { code, stdout, stderr } = cli(
+  fn: async () => {
+    const { code, stdout, stderr } = await cli(
       "--dry-run",
       "--classic",
       "--",

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import process from "node:process";
 import { readdir } from "node:fs/promises";
 import { projectRoot } from "../lib/data/project.ts";
 import { realDataGate } from "../lib/data/test_support.ts";
@@ -12,20 +10,10 @@ import { checkExecutedNotebook } from "../lib/notebook/check.ts";
 import { hasTag, readNotebook } from "../lib/notebook/notebook_file.ts";
 import { INJECTED_PARAMETERS_TAG } from "../lib/notebook/parameters.ts";
 import { runnerGate, writeTestNotebook } from "../lib/notebook/test_support.ts";
-
-const script = path.join(projectRoot(), "experiments", "notebooks.ts");
+import { runEntryPoint } from "./test_support.ts";
 
 function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [
-    "run",
-    "--allow-all",
-    script,
-    ...args,
-  ], {
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runEntryPoint("notebooks.ts", args);
 }
 
 async function withDir(fn: (dir: string) => Promise<void>) {
@@ -37,8 +25,8 @@ async function withDir(fn: (dir: string) => Promise<void>) {
   }
 }
 
-Deno.test("deno task notebooks --help prints the usage", () => {
-  const { code, stdout } = cli("--help");
+Deno.test("deno task notebooks --help prints the usage", async () => {
+  const { code, stdout } = await cli("--help");
   assert.equal(code, 0);
   assert.match(stdout, /^Execute the notebooks headless/);
   assert.match(stdout, /--profile NAME/);
@@ -72,14 +60,14 @@ Deno.test("bad flags and unknown parameters are one-line errors, exit 2, nothing
         [["--bogus"], null],
       ] as const
     ) {
-      const { code, stderr } = cli(notebook, "--out", out, ...args);
+      const { code, stderr } = await cli(notebook, "--out", out, ...args);
       assert.equal(code, 2, stderr);
       if (message === null) {
         assert.match(stderr, /^error: Unknown option '--bogus'/);
       } else assert.equal(stderr, message);
     }
     assert.equal(existsSync(out), false);
-    const missing = cli(path.join(dir, "none.ipynb"));
+    const missing = await cli(path.join(dir, "none.ipynb"));
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /none\.ipynb: no such notebook\n$/);
   });
@@ -100,7 +88,7 @@ Deno.test({
         { source: 'throw new Error("deliberate failure");' },
       ]);
       const out = path.join(dir, "out");
-      const { code, stderr } = cli(good, bad, "--out", out, "-p", "n=21");
+      const { code, stderr } = await cli(good, bad, "--out", out, "-p", "n=21");
       assert.equal(code, 1, stderr);
       assert.match(
         stderr,
@@ -169,7 +157,7 @@ Deno.test({
   fn: async () => {
     await withDir(async (dir) => {
       const out = path.join(dir, "out");
-      const { code, stderr } = cli(
+      const { code, stderr } = await cli(
         "--out",
         out,
         "--profile",
